@@ -1,0 +1,1 @@
+"""Benchmarks for Seller Advisor: ``python -m benchmarks [--quick] [--out PATH]`` (issue #7)."""

@@ -1,0 +1,1 @@
+"""The operators' review page (FastAPI + Jinja2, server-rendered)."""

@@ -1,0 +1,1 @@
+"""Embeddings, the Chroma index, and hybrid (dense + BM25) retrieval."""

@@ -1,0 +1,1 @@
+"""The logs store: conversations, answers, feedback and handoffs, in SQLite or PostgreSQL."""
