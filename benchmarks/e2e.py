@@ -55,14 +55,18 @@ def _settings(data_dir: Path, knowledge_dir: Path, **values: Any) -> Settings:
     )
 
 
-def current_rss_mb() -> float:
-    """Resident memory now (not the peak), from /proc; 0 where /proc is missing."""
+def memory_mb(field: str = "VmRSS") -> float:
+    """``VmRSS`` (resident now) or ``VmHWM`` (peak) of this process from /proc, in MB.
+
+    Not ``ru_maxrss``: Linux carries it over ``exec`` from the forked parent, so a child of the
+    benchmark (itself holding the baselines) would report the parent's peak.
+    """
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:
-        return 0.0
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -128,7 +132,7 @@ async def run(
                 except AssertionError:
                     timed_out = True
                     break
-                rss_after_wave.append(current_rss_mb())
+                rss_after_wave.append(memory_mb())
         finally:
             await app.updater.stop()
             await app.stop()
@@ -138,7 +142,7 @@ async def run(
     return summarise(wave, fake, first_push, timed_out) | {
         "waves": waves,
         "rss_after_wave_mb": rss_after_wave,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": memory_mb("VmHWM"),
     }
 
 

@@ -20,6 +20,7 @@ from bot.settings import PROJECT_ROOT, Settings
 
 QUESTIONS = PROJECT_ROOT / "tests" / "eval" / "questions.yaml"
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "benchmarks.md"
+NOTES = Path(__file__).with_name("notes.md")
 
 TARGET_P95_MS = 50.0
 TARGET_COLD_S = 5.0
@@ -389,7 +390,8 @@ def render(**r: Any) -> str:
         f"(`build_application`, long polling) in one child process: {e2e['messages']} "
         f"questions from {e2e['users']} users pushed at once. Throughput = answered messages "
         "/ (first push to last sendMessage); latency = push to that chat's matching "
-        "sendMessage; peak RSS = `ru_maxrss` of the child process (model, index, bot).",
+        "sendMessage; peak RSS = `VmHWM` of the child process (model, index, bot, and the "
+        "fake server).",
         "",
         table(
             ["messages", "answered", "seconds", "msg/s", "p50 ms", "p95 ms", "peak RSS MB"],
@@ -494,4 +496,6 @@ def render(**r: Any) -> str:
         ],
     ]
     out += ["## Targets", "", table(["Target", "Goal", "Measured", "Result"], targets), ""]
+    if not r["quick"] and NOTES.exists():
+        out += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(out)

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         """The persistent Chroma folder (embedded mode)."""
         return self.chroma_path or self.data_dir / "chroma"
 
+    def secrets(self) -> list[str]:
+        """Every configured credential, for redaction from logs."""
+        fields = (self.telegram_token, self.webhook_secret, self.ops_password, self.llm_api_key)
+        return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
+
     @property
     def resolved_database_url(self) -> str:
         """SQLAlchemy URL of the logs store; a SQLite file under the data dir by default."""

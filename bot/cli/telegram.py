@@ -35,7 +35,7 @@ def run(
     if settings.telegram_token is None:
         typer.echo("error: ADVISOR_TELEGRAM_TOKEN is not set", err=True)
         raise typer.Exit(2)
-    protect_logs(settings.telegram_token.get_secret_value())
+    protect_logs(*settings.secrets())
     try:
         username = asyncio.run(_check_token(settings))
     except InvalidToken as exc:

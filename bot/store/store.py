@@ -126,6 +126,12 @@ class LogStore(LogReader):
             )
             return True
 
+    def exchange(self, message_id: str) -> tuple[str, str] | None:
+        """The (redacted) question and answer of one logged message, for operators' review."""
+        with self.session() as session:
+            found = session.get(Message, message_id)
+            return None if found is None else (found.question, found.answer)
+
     def open_handoff(self, chat_id: int, user_id: int) -> str:
         """The open handoff of this seller, opened now if there is none."""
         with self.session() as session:

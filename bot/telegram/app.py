@@ -33,26 +33,50 @@ RETRY_TASK = "recorder_retry_task"
 COMMANDS = ("start", "help", "topics", "lang", "reset", "human")
 
 
-def protect_logs(token: str) -> None:
-    """No token in any log line: redact it when a record is created, whoever logs it.
+def protect_logs(*secrets: str) -> None:
+    """No token or webhook secret in any log line: redacted when a record is created.
 
     A record factory (rather than a handler filter) also covers handlers added later, and
     httpx, which logs request URLs (and so the token) at INFO, is kept at WARNING.
     """
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    hidden = tuple(s for s in secrets if s)
     previous = logging.getLogRecordFactory()
-    if getattr(previous, "redacts", None) == token:
+    if getattr(previous, "redacts", None) == hidden:
         return
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        if token in str(record.msg) or any(token in str(a) for a in record.args or ()):
-            record.msg = record.getMessage().replace(token, "<token>")
-            record.args = ()
+        texts = [str(record.msg), *(str(a) for a in record.args or ())]
+        if any(secret in text for secret in hidden for text in texts):
+            message = record.getMessage()
+            for secret in hidden:
+                message = message.replace(secret, "<secret>")
+            record.msg, record.args = message, ()
         return record
 
-    factory.redacts = token  # type: ignore[attr-defined]
+    factory.redacts = hidden  # type: ignore[attr-defined]
     logging.setLogRecordFactory(factory)
+
+
+class _NoRawUpdates(logging.Filter):
+    """python-telegram-bot's webhook server logs a payload it cannot parse, user text and all
+    (CRITICAL), and every payload at DEBUG; keep the event, drop the content."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = str(record.msg)
+        if "Received data was" in text or text.startswith("Webhook received data"):
+            record.msg = "webhook payload not logged (%s)"
+            record.args = (
+                "unreadable update dropped" if record.levelno > logging.DEBUG else "received",
+            )
+        return True
+
+
+def quiet_raw_updates() -> None:
+    updater_log = logging.getLogger("telegram.ext.Updater")
+    if not any(isinstance(f, _NoRawUpdates) for f in updater_log.filters):
+        updater_log.addFilter(_NoRawUpdates())
 
 
 def build_application(
@@ -69,7 +93,8 @@ def build_application(
     if settings.telegram_token is None:
         raise ValueError("ADVISOR_TELEGRAM_TOKEN is not set")
     token = settings.telegram_token.get_secret_value()
-    protect_logs(token)
+    protect_logs(*settings.secrets())
+    quiet_raw_updates()
     app = (
         ApplicationBuilder()
         .bot(

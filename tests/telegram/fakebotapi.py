@@ -279,7 +279,12 @@ def edited(text: str, user_id: int = 1) -> dict[str, Any]:
 
 
 def callback(
-    data: str, user_id: int = 1, lang: str = "id", markup: dict[str, Any] | None = None
+    data: str,
+    user_id: int = 1,
+    lang: str = "id",
+    markup: dict[str, Any] | None = None,
+    text: str = "answer",
+    chat_id: int | None = None,
 ) -> dict[str, Any]:
     """A button press on a bot message showing ``markup`` (by default, just that button)."""
     return {
@@ -291,9 +296,13 @@ def callback(
             "message": {
                 "message_id": 999,
                 "date": int(time.time()),
-                "chat": {"id": user_id, "type": "private"},
+                "chat": (
+                    {"id": user_id, "type": "private"}
+                    if chat_id is None
+                    else {"id": chat_id, "type": "group"}
+                ),
                 "from": BOT,
-                "text": "answer",
+                "text": text,
                 "reply_markup": (
                     markup
                     if markup is not None

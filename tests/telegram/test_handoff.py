@@ -62,6 +62,33 @@ async def test_answers_and_feedback_are_logged_and_reviewed(
     assert sources == ["operator", "seller"]
 
 
+async def test_review_works_on_a_process_that_did_not_answer(
+    fake: FakeBotAPI, start_bot: StartBot, logs: LogStore
+) -> None:
+    """👎 and "take over" read the logs store, so another replica (or a restart) handles them."""
+    before = await start_bot(store=logs, operator_chat_id=OPS, operator_ids=[OPERATOR])
+    fake.push(message("kapan tiktok shop tutup?", user_id=66))
+    await fake.wait(lambda f: len(to(f, 66)) == 1 and len(logs.messages(MessageFilter())) == 1)
+    answer = to(fake, 66)[0]
+    assert before.updater is not None
+    await before.updater.stop()
+    await before.stop()
+    await before.shutdown()
+    await start_bot(store=logs, operator_chat_id=OPS, operator_ids=[OPERATOR])
+    fake.push(callback(answer.buttons()[1][1], user_id=66, markup=answer.markup))
+    await fake.wait(lambda f: len(to(f, OPS)) == 1)
+    review = to(fake, OPS)[0]
+    assert "Penilaian buruk di chat 66" in review.text
+    assert "Pertanyaan: kapan tiktok shop tutup?" in review.text
+    take = next(d for _, d in review.buttons() if d.startswith("op:take:"))
+    fake.push(
+        callback(take, user_id=OPERATOR, markup=review.markup, text=review.text, chat_id=OPS)
+    )
+    await fake.wait(lambda f: len(to(f, 66)) == 2)
+    assert to(fake, 66)[1].text.startswith("👤 Petugas sudah bergabung")
+    assert logs.open_handoff_of(66) is not None
+
+
 async def test_refused_question_goes_to_review(
     fake: FakeBotAPI, start_bot: StartBot, logs: LogStore
 ) -> None:

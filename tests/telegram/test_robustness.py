@@ -141,26 +141,25 @@ async def test_flood_gets_one_slow_down_and_others_unaffected(
     assert sum(t.startswith("Pelan-pelan ya") for t in texts) == 1
 
 
-async def test_429_is_retried_and_the_answer_arrives_once(
-    fake: FakeBotAPI, bot: Application
+@pytest.mark.parametrize(
+    ("status", "times", "retry_after", "user"),
+    [(429, 1, 1, 40), (500, 3, None, 41)],
+    ids=["429-retry-after", "500"],
+)
+async def test_a_failed_send_is_retried_and_the_answer_arrives_once(
+    fake: FakeBotAPI,
+    bot: Application,
+    status: int,
+    times: int,
+    retry_after: int | None,
+    user: int,
 ) -> None:
-    fake.fail("sendMessage", 429, times=1, retry_after=1)
-    fake.push(message("kapan tiktok shop tutup?", user_id=40))
-    await fake.wait(lambda f: len(to(f, 40)) == 1)
+    fake.fail("sendMessage", status, times=times, retry_after=retry_after)
+    fake.push(message("kapan tiktok shop tutup?", user_id=user))
+    await fake.wait(lambda f: len(to(f, user)) == 1)
     await asyncio.sleep(1.5)
-    assert len(to(fake, 40)) == 1
-    assert "2023" in to(fake, 40)[0]
-
-
-async def test_5xx_on_send_is_retried_and_the_answer_arrives_once(
-    fake: FakeBotAPI, bot: Application
-) -> None:
-    fake.fail("sendMessage", 500, times=3)
-    fake.push(message("kapan tiktok shop tutup?", user_id=41))
-    await fake.wait(lambda f: len(to(f, 41)) == 1)
-    await asyncio.sleep(1.0)
-    assert len(to(fake, 41)) == 1
-    assert "2023" in to(fake, 41)[0]
+    assert len(to(fake, user)) == 1
+    assert "2023" in to(fake, user)[0]
 
 
 async def test_telegram_down_then_back_answers_every_update_once(

@@ -62,8 +62,9 @@ def test_unreachable_api_is_one_line(tmp_path: Path) -> None:
 
 
 async def test_webhook_checks_the_secret_token(
-    fake: FakeBotAPI, runtime: Runtime, tmp_path: Path
+    fake: FakeBotAPI, runtime: Runtime, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     port = free_port()
     settings = make_settings(tmp_path, telegram_token=fake.token, telegram_api_url=fake.base_url)
     app = build_application(settings, runtime.advisor, runtime.prompts)
@@ -80,7 +81,10 @@ async def test_webhook_checks_the_secret_token(
     )
     try:
         update = {"update_id": 77, **message("kapan tiktok shop tutup?", user_id=51)}
+        secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"}
+        unreadable = {"update_id": 76, "message": {"text": "rahasia 081234567890"}}
         async with httpx.AsyncClient() as client:
+            await client.post(url, json=unreadable, headers=secret)
             denied = await client.post(url, json=update)
             wrong = await client.post(
                 url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
@@ -98,6 +102,8 @@ async def test_webhook_checks_the_secret_token(
         assert ok.status_code == 200
         await fake.wait(lambda f: len([c for c in f.sent() if c.chat_id == 51]) == 1)
         assert [c.params.get("secret_token") for c in fake.sent("setWebhook")] == ["s3cret-Token"]
+        assert "webhook payload not logged (unreadable update dropped)" in caplog.text
+        assert "rahasia" not in caplog.text and "kapan tiktok" not in caplog.text
     finally:
         await app.updater.stop()
         await app.stop()
@@ -112,3 +118,17 @@ async def test_token_never_logged(fake: FakeBotAPI, caplog: pytest.LogCaptureFix
     assert caplog.records
     assert fake.token not in caplog.text
     assert fake.token.split(":")[1] not in caplog.text
+
+
+def test_every_configured_secret_is_redacted_from_logs(
+    fake: FakeBotAPI, runtime: Runtime, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secrets = {"webhook_secret": "hook-S3cret", "ops_password": "ops-Passw0rd"}
+    settings = make_settings(
+        tmp_path, telegram_token=fake.token, telegram_api_url=fake.base_url, **secrets
+    )
+    build_application(settings, runtime.advisor, runtime.prompts)
+    caplog.set_level(logging.INFO)
+    logging.getLogger("anything").info("posted %s with %s", "hook-S3cret", {"p": "ops-Passw0rd"})
+    assert "hook-S3cret" not in caplog.text and "ops-Passw0rd" not in caplog.text
+    assert "posted <secret> with {'p': '<secret>'}" in caplog.text

@@ -15,7 +15,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.telegram.context import BotContext
+from bot.telegram.context import BotContext, Services
 from bot.telegram.handlers.common import send_html, ui_lang
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,31 @@ async def forward_if_handed_off(update: Update, context: BotContext, text: str) 
     return True
 
 
+async def _exchange(services: Services, record_key: str) -> tuple[str, str] | None:
+    """Question and answer behind a record key: this replica's memory, else the logs store.
+
+    The store is what makes a 👎 pressed on another replica (or after a restart) reviewable.
+    """
+    if record_key in services.exchanges:
+        _, _, question, answer = services.exchanges[record_key]
+        return question, answer
+    if services.store is None:
+        return None
+    return await asyncio.to_thread(services.store.exchange, record_key)
+
+
 async def post_for_review(
     context: BotContext, kind: str, record_key: str | None, chat_id: int
 ) -> None:
     """Send a 👎 answer or a refused question to the operators' chat with review buttons."""
     services = context.services
     operators = services.settings.operator_chat_id
-    if operators is None or record_key is None or record_key not in services.exchanges:
+    if operators is None or record_key is None:
         return
-    _, _, question, answer = services.exchanges[record_key]
+    found = await _exchange(services, record_key)
+    if found is None:
+        return
+    question, answer = found
     text = services.text(
         "id",
         "review_item",
@@ -69,6 +85,15 @@ async def post_for_review(
     )
 
 
+def _seller_of(services: Services, record_key: str, review_text: str) -> tuple[int, int] | None:
+    """(chat, user) a review post is about: remembered here, else the post's ``chat <id>``."""
+    if record_key in services.exchanges:
+        chat_id, user_id, _, _ = services.exchanges[record_key]
+        return chat_id, user_id
+    ref = CHAT_REF.search(review_text)
+    return None if ref is None else (int(ref.group(1)), int(ref.group(1)))
+
+
 async def review_pressed(update: Update, context: BotContext) -> None:
     """An operator's verdict on an answer: gap, fine, or take over the conversation."""
     query, user, services = update.callback_query, update.effective_user, context.services
@@ -81,10 +106,11 @@ async def review_pressed(update: Update, context: BotContext) -> None:
     if verdict in {"gap", "fine"}:
         value = -1 if verdict == "gap" else 1
         await asyncio.to_thread(services.store.record_feedback, key, value, "operator", verdict)
-    elif verdict == "take" and key in services.exchanges:
-        chat_id, user_id, _, _ = services.exchanges[key]
-        await asyncio.to_thread(services.store.open_handoff, chat_id, user_id)
-        await context.bot.send_message(chat_id, services.text("id", "operator_joined"))
+    elif verdict == "take":
+        seller = _seller_of(services, key, getattr(query.message, "text", None) or "")
+        if seller is not None:
+            await asyncio.to_thread(services.store.open_handoff, *seller)
+            await context.bot.send_message(seller[0], services.text("id", "operator_joined"))
     await query.answer(services.text("id", "review_done", verdict=verdict))
 
 
