@@ -34,7 +34,7 @@ COMMANDS = ("start", "help", "topics", "lang", "reset", "human")
 
 
 def protect_logs(*secrets: str) -> None:
-    """No token or webhook secret in any log line: redacted when a record is created.
+    """No configured secret in any log line: redacted when a record is created, by anyone.
 
     A record factory (rather than a handler filter) also covers handlers added later, and
     httpx, which logs request URLs (and so the token) at INFO, is kept at WARNING.
