@@ -59,12 +59,14 @@ def memory_mb(field: str = "VmRSS") -> float:
     """``VmRSS`` (resident now) or ``VmHWM`` (peak) of this process from /proc, in MB.
 
     Not ``ru_maxrss``: Linux carries it over ``exec`` from the forked parent, so a child of the
-    benchmark (itself holding the baselines) would report the parent's peak.
+    benchmark (itself holding the baselines) would report the parent's peak. Without /proc the
+    peak falls back to ``ru_maxrss`` and the current figure is 0.
     """
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return peak if field == "VmHWM" else 0.0
     for line in status.splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
